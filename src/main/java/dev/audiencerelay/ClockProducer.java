@@ -1,0 +1,18 @@
+package dev.audiencerelay;
+
+import io.quarkus.arc.DefaultBean;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import java.time.Clock;
+
+/** The one source of "now" in Java code; tests may replace it with an {@code @Alternative} clock. */
+@ApplicationScoped
+public class ClockProducer {
+
+    @Produces
+    @DefaultBean
+    @ApplicationScoped
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+}
