@@ -3,6 +3,7 @@ package dev.audiencerelay;
 import io.quarkus.arc.DefaultBean;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
 import java.time.Clock;
 
 /** The one source of "now" in Java code; tests may replace it with an {@code @Alternative} clock. */
@@ -11,7 +12,7 @@ public class ClockProducer {
 
     @Produces
     @DefaultBean
-    @ApplicationScoped
+    @Singleton
     Clock clock() {
         return Clock.systemUTC();
     }
