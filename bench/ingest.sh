@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Ingest scenario: single-event POST /segment requests (wrk, bench/segment.lua) at 16, 64 and 256
+# connections, 30 s each, against the packaged service; then pgbench doing the same per-event SQL
+# (bench/ingest.pgbench), one transaction per event, at the same concurrency; prints events/s,
+# p50/p99, the service's peak RSS, the CPU split and the ratio service/pgbench.
+#
+# Usage: bench/ingest.sh [--smoke]     (--smoke: 16 connections, 5 s; for a quick check)
+# Env: BENCH_LEVELS="16 64 256" and BENCH_SECONDS=30 override the levels and the duration.
+source "$(dirname "$0")/lib.sh"
+bench_init "$@"
+ensure_tools wrk
+
+levels=(${BENCH_LEVELS:-16 64 256})
+seconds="${BENCH_SECONDS:-30}"
+warmup=10
+if ((SMOKE)); then
+    levels=(16)
+    seconds=5
+    warmup=3
+fi
+audience=bench_ingest
+run_id="r$(date +%s)"
+clk_tck=$(getconf CLK_TCK)
+results="$BENCH_WORK/ingest-results.txt"
+: >"$results"
+
+fresh_db
+fake_start
+service_start main "$BENCH_PORT"
+java_pid=$(service_pid main)
+
+# A PAUSED campaign on the audience: every enter writes its trigger (the per-event work the
+# scenario measures) while the dispatcher leaves them alone and does not compete for the CPU.
+destination=$(create_destination ingest-destination 200)
+campaign=$(create_campaign ingest-campaign "$audience" "$destination")
+campaign_action "$campaign" pause
+
+export BENCH_AUDIENCE="$audience"
+export BENCH_AUTH="Basic $(printf '%s:' "$WRITE_KEY" | base64)"
+url="http://127.0.0.1:$BENCH_PORT/segment"
+
+# Children's CPU seconds (user + sys) as bash's `times` reports them: the load generator's share.
+children_cpu() { times | tail -1 | awk '{ split($1, u, /[ms]/); split($2, s, /[ms]/); print u[1] * 60 + u[2] + s[1] * 60 + s[2] }'; }
+
+share() { awk -v t="$1" -v hz="$clk_tck" -v wall="$2" 'BEGIN { printf "%.2f", t / hz / wall }'; }
+
+log "warm-up: ${warmup}s at 16 connections (not measured)"
+BENCH_RUN="${run_id}w" wrk -t2 -c16 -d"${warmup}s" -s "$BENCH_DIR/segment.lua" "$url" >/dev/null
+
+printf '%-6s %-9s %-9s %-9s %-9s %-9s %-9s %-10s %-22s\n' conns 'events/s' 'p50 ms' 'p99 ms' 'pgb tps' 'pgb p50' 'pgb p99' ratio 'CPU cores jvm/pg/load' | tee -a "$results"
+for connections in "${levels[@]}"; do
+    # --- the service under wrk ---
+    java_before=$(cpu_ticks "$java_pid")
+    pg_before=$(pg_cpu_ticks)
+    load_before=$(children_cpu)
+    wall_start=$(date +%s.%N)
+    out=$(BENCH_RUN="$run_id-$connections" wrk -t2 -c"$connections" -d"${seconds}s" --timeout 10s \
+        -s "$BENCH_DIR/segment.lua" "$url")
+    wall=$(awk -v s="$wall_start" -v e="$(date +%s.%N)" 'BEGIN { print e - s }')
+    java_cores=$(share $(($(cpu_ticks "$java_pid") - java_before)) "$wall")
+    pg_cores=$(share $(($(pg_cpu_ticks) - pg_before)) "$wall")
+    load_cores=$(awk -v a="$load_before" -v b="$(children_cpu)" -v w="$wall" 'BEGIN { printf "%.2f", (b - a) / w }')
+    line=$(grep wrk_result <<<"$out")
+    log "wrk $connections connections: $line"
+    read -r requests non2xx socket_errors wrk_seconds p50 p99 < <(sed -E 's/[a-z0-9_]+=//g; s/wrk_result //' <<<"$line" | awk '{print $1, $2, $3, $4, $5, $6}')
+    rate=$(awk -v r="$requests" -v n="$non2xx" -v s="$wrk_seconds" 'BEGIN { printf "%.0f", (r - n) / s }')
+    recorded=$(sql -c "select count(*) from processed_message where message_id like 'm-$run_id-$connections-%'")
+    log "recorded in processed_message: $recorded of $((requests - non2xx)) answered 2xx ($non2xx non-2xx, $socket_errors socket errors)"
+    rss=$(peak_rss_mb "$java_pid")
+
+    # --- pgbench, same per-event SQL, one transaction per event ---
+    pg_before=$(pg_cpu_ticks)
+    rm -f "$BENCH_WORK"/pgbench_log.*
+    pgb=$(cd "$BENCH_WORK" && pgbench -n -M prepared -c "$connections" -j 2 -T "$seconds" \
+        -f "$BENCH_DIR/ingest.pgbench" -D audience="$audience" -l --log-prefix=pgbench_log "$BENCH_DB" 2>&1) ||
+        die "pgbench failed: $pgb"
+    pgb_pg_cores=$(share $(($(pg_cpu_ticks) - pg_before)) "$seconds")
+    tps=$(awk '/^tps/ {printf "%.0f", $3}' <<<"$pgb")
+    read -r pgb_p50 pgb_p99 _ < <(cat "$BENCH_WORK"/pgbench_log.* | awk '{print $3 / 1000}' | percentiles_of)
+    rm -f "$BENCH_WORK"/pgbench_log.*
+    log "pgbench $connections clients: $tps tps, PostgreSQL used $pgb_pg_cores cores"
+    ratio=$(awk -v a="$rate" -v b="$tps" 'BEGIN { printf "%.2f", a / b }')
+
+    printf '%-6s %-9s %-9s %-9s %-9s %-9.2f %-9.2f %-10s %-22s\n' "$connections" "$rate" "$p50" "$p99" "$tps" \
+        "$pgb_p50" "$pgb_p99" "${ratio}x" "$java_cores/$pg_cores/$load_cores" | tee -a "$results"
+    echo "       service peak RSS so far (VmHWM): ${rss} MB; pgbench run: PostgreSQL ${pgb_pg_cores} cores" | tee -a "$results"
+done
+echo "service peak RSS (VmHWM) over the whole run: $(peak_rss_mb "$java_pid") MB; -Xmx256m; $(nproc) cores" | tee -a "$results"
+echo "target: ratio >= 1.5x; results in $results"
