@@ -40,7 +40,12 @@ export BENCH_AUTH="Basic $(printf '%s:' "$WRITE_KEY" | base64)"
 url="http://127.0.0.1:$BENCH_PORT/segment"
 
 # Children's CPU seconds (user + sys) as bash's `times` reports them: the load generator's share.
-children_cpu() { times | tail -1 | awk '{ split($1, u, /[ms]/); split($2, s, /[ms]/); print u[1] * 60 + u[2] + s[1] * 60 + s[2] }'; }
+# `times` must run in this shell (not in a $(...) subshell, whose children are its own).
+children_cpu_to() {
+    times >"$BENCH_WORK/times.txt"
+    printf -v "$1" '%s' "$(tail -1 "$BENCH_WORK/times.txt" |
+        awk '{ split($1, u, /[ms]/); split($2, s, /[ms]/); print u[1] * 60 + u[2] + s[1] * 60 + s[2] }')"
+}
 
 share() { awk -v t="$1" -v hz="$clk_tck" -v wall="$2" 'BEGIN { printf "%.2f", t / hz / wall }'; }
 
@@ -52,14 +57,15 @@ for connections in "${levels[@]}"; do
     # --- the service under wrk ---
     java_before=$(cpu_ticks "$java_pid")
     pg_before=$(pg_cpu_ticks)
-    load_before=$(children_cpu)
+    children_cpu_to load_before
     wall_start=$(date +%s.%N)
     out=$(BENCH_RUN="$run_id-$connections" wrk -t2 -c"$connections" -d"${seconds}s" --timeout 10s \
         -s "$BENCH_DIR/segment.lua" "$url")
     wall=$(awk -v s="$wall_start" -v e="$(date +%s.%N)" 'BEGIN { print e - s }')
     java_cores=$(share $(($(cpu_ticks "$java_pid") - java_before)) "$wall")
     pg_cores=$(share $(($(pg_cpu_ticks) - pg_before)) "$wall")
-    load_cores=$(awk -v a="$load_before" -v b="$(children_cpu)" -v w="$wall" 'BEGIN { printf "%.2f", (b - a) / w }')
+    children_cpu_to load_after
+    load_cores=$(awk -v a="$load_before" -v b="$load_after" -v w="$wall" 'BEGIN { printf "%.2f", (b - a) / w }')
     line=$(grep wrk_result <<<"$out")
     log "wrk $connections connections: $line"
     read -r requests non2xx socket_errors wrk_seconds p50 p99 < <(sed -E 's/[a-z0-9_]+=//g; s/wrk_result //' <<<"$line" | awk '{print $1, $2, $3, $4, $5, $6}')

@@ -9,6 +9,7 @@
 #   BENCH_PORT      HTTP port of the service (18080; a second instance uses BENCH_PORT+1)
 #   FAKE_PORT       HTTP port of the fake Pendula (18090)
 #   BENCH_REBUILD   1 to rebuild the service jar even when it looks current
+#   BENCH_JAR       run this jar instead of building target/quarkus-app/quarkus-run.jar
 #   BENCH_SERVICE_ENV  extra KEY=VALUE pairs (space separated) passed to every service instance
 
 set -euo pipefail
@@ -23,7 +24,7 @@ BENCH_DB="${BENCH_DB:-relay_bench}"
 ADMIN_TOKEN="bench-admin-token"
 WRITE_KEY="bench-write-key"
 SECRETS_KEY="$(head -c 32 /dev/urandom | base64)"
-JAR="$REPO_DIR/target/quarkus-app/quarkus-run.jar"
+JAR="${BENCH_JAR:-$REPO_DIR/target/quarkus-app/quarkus-run.jar}"
 SMOKE=0
 
 declare -A SERVICE_PIDS=()
@@ -67,6 +68,10 @@ pick_jdk() {
 
 # Builds the service jar when it is missing or older than the sources.
 build_jar() {
+    if [[ -n "${BENCH_JAR:-}" ]]; then
+        [[ -f "$BENCH_JAR" ]] || die "BENCH_JAR $BENCH_JAR does not exist"
+        return
+    fi
     if [[ "${BENCH_REBUILD:-0}" != 1 && -f "$JAR" ]] &&
         [[ -z "$(find "$REPO_DIR/src/main" "$REPO_DIR/pom.xml" -newer "$JAR" -print -quit)" ]]; then
         return
