@@ -33,6 +33,7 @@ import java.util.regex.Pattern;
  *
  * <ul>
  *   <li>{@code GET /stats}: JSON totals, per-path counts and the per-second histogram of requests.
+ *   <li>{@code GET /count}: JSON {@code accepted} and {@code total} requests only, cheap enough to poll.
  *   <li>{@code GET /dump}: one line per key: {@code key userId accepted attempts firstAcceptMs path}.
  *   <li>{@code POST /config?fail503=..&fail429=..&retryAfter=..&delayMs=..}: change the answers.
  *   <li>{@code POST /reset}: forget everything.
@@ -100,6 +101,8 @@ public class FakePendula {
             String method = exchange.getRequestMethod();
             if (method.equals("GET") && path.equals("/stats")) {
                 reply(exchange, 200, stats(), "application/json");
+            } else if (method.equals("GET") && path.equals("/count")) {
+                reply(exchange, 200, "{\"accepted\":" + ACCEPTED.get() + ",\"total\":" + TOTAL.get() + "}", "application/json");
             } else if (method.equals("GET") && path.equals("/dump")) {
                 reply(exchange, 200, dump(), "text/plain");
             } else if (method.equals("POST") && path.equals("/config")) {

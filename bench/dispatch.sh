@@ -58,14 +58,14 @@ if has_pg_stat_statements; then
     sql -c "select pg_stat_statements_reset()" >/dev/null
 fi
 
-# pg_stat_activity every 100 ms: how many of the service's connections are running a statement
+# pg_stat_activity every 250 ms: how many of the service's connections are running a statement
 # (active) or sit inside a transaction waiting for the JVM (idle in transaction).
 sampler_log="$BENCH_WORK/dispatch-activity.txt"
 (
-    for _ in $(seq 1 6000); do
+    for _ in $(seq 1 3600); do
         sql -c "select count(*) filter (where state = 'active'), count(*) filter (where state like 'idle in transaction%'),
                 count(*) from pg_stat_activity where application_name = 'audience-relay' and datname = current_database()"
-        sleep 0.1
+        sleep 0.25
     done
 ) >"$sampler_log" 2>/dev/null &
 sampler_pid=$!
@@ -78,10 +78,17 @@ log "resuming the $campaigns campaigns"
 for i in $(seq 1 "$campaigns"); do
     campaign_action "${campaign_ids[i]}" resume
 done
+# Poll the fake (cheap) until it has accepted as many requests as there are triggers, then the
+# database until every trigger is DELIVERED: a count(*) over the table 4 times a second would
+# itself load PostgreSQL.
 deadline=$((SECONDS + 900))
+while (($(curl -fsS "http://127.0.0.1:$FAKE_PORT/count" | jq .accepted) < total)); do
+    ((SECONDS < deadline)) || { kill "$sampler_pid"; die "not drained after 900 s: $(trigger_counts)"; }
+    sleep 0.2
+done
 while (($(sql -c "select count(*) from flow_trigger where status = 'DELIVERED'") < total)); do
     ((SECONDS < deadline)) || { kill "$sampler_pid"; die "not drained after 900 s: $(trigger_counts)"; }
-    sleep 0.25
+    sleep 0.1
 done
 end=$(date +%s.%N)
 kill "$sampler_pid" 2>/dev/null || true

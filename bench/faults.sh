@@ -9,8 +9,11 @@
 #
 # Scenarios:
 #   kill-ingest    SIGKILL of the service while 16 connections post enters (dispatch also running), restart
+#                  2 s later; the load generator resends unanswered events with the same messageId, 1 s
+#                  apart, as Segment does
 #   kill-dispatch  SIGKILL of the service while it drains a backlog at 500/s, restart
 #   pg-restart     PostgreSQL stopped for 5 s and started again under load: ingest answers 503, then recovers
+#                  (503s are resent like Segment does)
 #   pendula-errors fake Pendula answering 30% 503 and 5% 429 with Retry-After: 2
 #   two-instances  two service instances on one database, load on both, destination limited to 200/s
 #
@@ -66,7 +69,7 @@ kill_ingest() {
     setup kill-ingest 1000
     log "kill-ingest: 16 connections posting; SIGKILL after $(scale 8 4) s, restart 2 s later"
     loadgen --audience fault_kill_ingest --prefix ki --concurrency 16 --count "$(scale 40000 6000)" \
-        --duration "$(scale 30 15)" --log "$ack" >"$BENCH_WORK/fault-kill-ingest-load.txt" &
+        --duration "$(scale 30 15)" --retries 20 --log "$ack" >"$BENCH_WORK/fault-kill-ingest-load.txt" &
     local load=$!
     sleep "$(scale 8 4)"
     service_kill main
@@ -105,7 +108,7 @@ pg_restart() {
     setup pg-restart 1000
     log "pg-restart: 16 connections posting for $(scale 40 25) s; PostgreSQL stopped after $(scale 10 6) s for 5 s"
     loadgen --audience fault_pg_restart --prefix pr --concurrency 16 --count 1000000 \
-        --duration "$(scale 40 25)" --timeout-ms 5000 --log "$ack" --timeline true >"$out" &
+        --duration "$(scale 40 25)" --timeout-ms 5000 --retries 20 --log "$ack" --timeline true >"$out" &
     local load=$!
     sleep "$(scale 10 6)"
     local stopped_at
@@ -117,7 +120,8 @@ pg_restart() {
     log "pg-restart: PostgreSQL started again"
     wait "$load"
     # The timeline shows the 503s while the database was away and the 200s after it came back.
-    awk -v from="$((stopped_at - 2))" '/^  [0-9]+:/ { s = $1 + 0; if (s >= from && s <= from + 16) print }' "$out"
+    echo "answers per second around the outage (seconds from the stop: 200 / other status / no answer):"
+    awk -v t0="$stopped_at" '/^  [0-9]+:/ { s = $1 - t0; if (s >= -2 && s <= 14) printf "  %+ds: %s / %s / %s\n", s, $2, $4, $6 }' "$out"
     tail -1 "$out"
     local after
     after=$(awk -v t="$(((stopped_at + 5) * 1000))" '$2 == 200 && $4 > t' "$ack" | wc -l)
