@@ -58,10 +58,14 @@ for connections in "${levels[@]}"; do
     java_before=$(cpu_ticks "$java_pid")
     pg_before=$(pg_cpu_ticks)
     children_cpu_to load_before
+    machine_before=$(machine_cpu)
+    commits_before=$(sql -c "select xact_commit from pg_stat_database where datname = current_database()")
     wall_start=$(date +%s.%N)
     out=$(BENCH_RUN="$run_id-$connections" wrk -t2 -c"$connections" -d"${seconds}s" --timeout 10s \
         -s "$BENCH_DIR/segment.lua" "$url")
     wall=$(awk -v s="$wall_start" -v e="$(date +%s.%N)" 'BEGIN { print e - s }')
+    machine_cores=$(machine_busy_cores "$machine_before" "$(machine_cpu)")
+    commits=$(($(sql -c "select xact_commit from pg_stat_database where datname = current_database()") - commits_before))
     java_cores=$(share $(($(cpu_ticks "$java_pid") - java_before)) "$wall")
     pg_cores=$(share $(($(pg_cpu_ticks) - pg_before)) "$wall")
     children_cpu_to load_after
@@ -72,15 +76,18 @@ for connections in "${levels[@]}"; do
     rate=$(awk -v r="$requests" -v n="$non2xx" -v s="$wrk_seconds" 'BEGIN { printf "%.0f", (r - n) / s }')
     recorded=$(sql -c "select count(*) from processed_message where message_id like 'm-$run_id-$connections-%'")
     log "recorded in processed_message: $recorded of $((requests - non2xx)) answered 2xx ($non2xx non-2xx, $socket_errors socket errors)"
+    events_per_commit=$(awk -v e="$recorded" -v c="$commits" 'BEGIN { printf "%.1f", e / (c > 0 ? c : 1) }')
     rss=$(peak_rss_mb "$java_pid")
 
     # --- pgbench, same per-event SQL, one transaction per event ---
     pg_before=$(pg_cpu_ticks)
+    machine_before=$(machine_cpu)
     rm -f "$BENCH_WORK"/pgbench_log.*
     pgb=$(cd "$BENCH_WORK" && pgbench -n -M prepared -c "$connections" -j 2 -T "$seconds" \
         -f "$BENCH_DIR/ingest.pgbench" -D audience="$audience" -l --log-prefix=pgbench_log "$BENCH_DB" 2>&1) ||
         die "pgbench failed: $pgb"
     pgb_pg_cores=$(share $(($(pg_cpu_ticks) - pg_before)) "$seconds")
+    pgb_machine_cores=$(machine_busy_cores "$machine_before" "$(machine_cpu)")
     tps=$(awk '/^tps/ {printf "%.0f", $3}' <<<"$pgb")
     read -r pgb_p50 pgb_p99 _ < <(cat "$BENCH_WORK"/pgbench_log.* | awk '{print $3 / 1000}' | percentiles_of)
     rm -f "$BENCH_WORK"/pgbench_log.*
@@ -89,7 +96,7 @@ for connections in "${levels[@]}"; do
 
     printf '%-6s %-9s %-9s %-9s %-9s %-9.2f %-9.2f %-10s %-22s\n' "$connections" "$rate" "$p50" "$p99" "$tps" \
         "$pgb_p50" "$pgb_p99" "${ratio}x" "$java_cores/$pg_cores/$load_cores" | tee -a "$results"
-    echo "       service peak RSS so far (VmHWM): ${rss} MB; pgbench run: PostgreSQL ${pgb_pg_cores} cores" | tee -a "$results"
+    echo "       service: $events_per_commit events per commit ($commits commits), whole machine busy $machine_cores of $(nproc) cores, peak RSS so far (VmHWM) ${rss} MB; pgbench: PostgreSQL ${pgb_pg_cores} cores, machine busy ${pgb_machine_cores}" | tee -a "$results"
 done
 echo "service peak RSS (VmHWM) over the whole run: $(peak_rss_mb "$java_pid") MB; -Xmx256m; $(nproc) cores" | tee -a "$results"
 echo "target: ratio >= 1.5x; results in $results"

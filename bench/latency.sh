@@ -30,7 +30,7 @@ fake_reset
 
 log "measuring: $rate events/s for $seconds s"
 summary=$(loadgen --audience "$audience" --prefix lat --rate "$rate" --count $((rate * seconds)) \
-    --duration "$seconds" --log "$ack_log")
+    --duration $((seconds + 10)) --log "$ack_log")
 wait_drained 120 || true
 fake_dump >"$BENCH_WORK/latency-dump.txt"
 

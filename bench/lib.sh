@@ -351,6 +351,15 @@ wait_drained() {
 # CPU time (clock ticks) of a process and of its children that have exited and been waited for.
 cpu_ticks() { awk '{print $14 + $15 + $16 + $17}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 
+# Machine-wide "busy idle" jiffies from /proc/stat, to tell whether anything else used the CPU.
+machine_cpu() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $5 + $6 }' /proc/stat; }
+
+# machine_busy_cores "BEFORE" "AFTER": cores busy on the whole machine between two machine_cpu readings.
+machine_busy_cores() {
+    awk -v b="$1" -v a="$2" -v n="$(nproc)" 'BEGIN { split(b, x, " "); split(a, y, " ")
+        busy = y[1] - x[1]; idle = y[2] - x[2]; printf "%.2f", n * busy / (busy + idle) }'
+}
+
 # CPU ticks of the whole PostgreSQL cluster: postmaster, live backends, and ended ones.
 pg_cpu_ticks() {
     local postmaster total child
