@@ -67,11 +67,11 @@ verdict() {
 kill_ingest() {
     local ack="$BENCH_WORK/fault-kill-ingest-acks.txt"
     setup kill-ingest 1000
-    log "kill-ingest: 16 connections posting; SIGKILL after $(scale 8 4) s, restart 2 s later"
-    loadgen --audience fault_kill_ingest --prefix ki --concurrency 16 --count "$(scale 40000 6000)" \
-        --duration "$(scale 30 15)" --retries 20 --log "$ack" >"$BENCH_WORK/fault-kill-ingest-load.txt" &
+    log "kill-ingest: 16 connections posting; SIGKILL once $(scale 5000 1000) enters are committed, restart 2 s later"
+    loadgen --audience fault_kill_ingest --prefix ki --concurrency 16 --count "$(scale 40000 8000)" \
+        --duration "$(scale 45 30)" --retries 20 --log "$ack" >"$BENCH_WORK/fault-kill-ingest-load.txt" &
     local load=$!
-    sleep "$(scale 8 4)"
+    wait_recorded ki "$(scale 5000 1000)" 60 || true
     service_kill main
     sleep 2
     service_start main "$BENCH_PORT"
@@ -106,11 +106,11 @@ kill_dispatch() {
 pg_restart() {
     local ack="$BENCH_WORK/fault-pg-restart-acks.txt" out="$BENCH_WORK/fault-pg-restart-load.txt"
     setup pg-restart 1000
-    log "pg-restart: 16 connections posting for $(scale 40 25) s; PostgreSQL stopped after $(scale 10 6) s for 5 s"
+    log "pg-restart: 16 connections posting for $(scale 45 30) s; PostgreSQL stopped for 5 s once $(scale 5000 1000) enters are committed"
     loadgen --audience fault_pg_restart --prefix pr --concurrency 16 --count 1000000 \
-        --duration "$(scale 40 25)" --timeout-ms 5000 --retries 20 --log "$ack" --timeline true >"$out" &
+        --duration "$(scale 45 30)" --timeout-ms 5000 --retries 20 --log "$ack" --timeline true >"$out" &
     local load=$!
-    sleep "$(scale 10 6)"
+    wait_recorded pr "$(scale 5000 1000)" 60 || true
     local stopped_at
     stopped_at=$(date +%s)
     pg_stop

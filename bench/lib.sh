@@ -396,6 +396,17 @@ db_delivered_for_prefix() {
     sql -c "select count(*) from flow_trigger where status = 'DELIVERED' and profile_key like '$1-%'"
 }
 
+# wait_recorded PREFIX COUNT TIMEOUT: until COUNT events of a LoadGen run with that prefix are
+# committed, so a fault is injected while the load is really flowing (the load generator's JVM
+# may take seconds to start on a busy machine).
+wait_recorded() {
+    local deadline=$((SECONDS + $3))
+    while (($(sql -c "select count(*) from processed_message where message_id like '$1-m-%'") < $2)); do
+        ((SECONDS < deadline)) || { log "fewer than $2 events of '$1' recorded after $3 s"; return 1; }
+        sleep 0.5
+    done
+}
+
 loadgen() { "$JAVA" "$BENCH_DIR/LoadGen.java" --url "http://127.0.0.1:${LOAD_PORT:-$BENCH_PORT}/segment" --write-key "$WRITE_KEY" "$@"; }
 
 percentiles_of() {
