@@ -2,6 +2,7 @@ package dev.audiencerelay;
 
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
+import io.smallrye.config.SmallRyeConfig;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -28,6 +29,12 @@ public class RelayMain {
             }
         }
         Quarkus.run(args);
+    }
+
+    /** Dev mode and tests bring their own database and secrets; everything else is production. */
+    private static boolean isProduction(Config config) {
+        List<String> profiles = config.unwrap(SmallRyeConfig.class).getProfiles();
+        return !profiles.contains("dev") && !profiles.contains("test");
     }
 
     /** One sentence per problem, naming the environment variable to set. */
