@@ -139,6 +139,8 @@ class SegmentEventReader {
     }
 
     /** SPEC §3.4: userId, else the lower-cased email, else anonymousId. */
+    // LIMITATION: profiles are not merged, so a person first sent with only an email or anonymousId
+    // and later with a userId becomes two memberships and can start a campaign's flow twice.
     static String profileKey(String userId, String email, String anonymousId) {
         if (userId != null) {
             return userId;

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.audiencerelay.audience.MembershipEvent;
 import dev.audiencerelay.web.Problem;
 import dev.audiencerelay.web.ProblemException;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -176,20 +178,31 @@ public class SegmentResource {
 
     private CompletionStage<IngestReport> answer(CompletionStage<IngestReport> committed, long start) {
         CompletableFuture<IngestReport> answer = new CompletableFuture<>();
+        // The writer thread completes the commit; the answer is written back on the request's own
+        // event loop so the writer goes straight on to the next group.
+        Context requestContext = Vertx.currentContext();
         committed.whenComplete((report, failure) -> {
-            metrics.latency(start);
-            if (failure != null) {
-                // Unwrapped, so the problem mappers see the database failure itself and answer 503.
-                answer.completeExceptionally(
-                        failure instanceof CompletionException && failure.getCause() != null
-                                ? failure.getCause()
-                                : failure);
+            if (requestContext != null && Vertx.currentContext() != requestContext) {
+                requestContext.runOnContext(ignored -> finish(answer, report, failure, start));
             } else {
-                metrics.report(report);
-                answer.complete(report);
+                finish(answer, report, failure, start);
             }
         });
         return answer;
+    }
+
+    private void finish(CompletableFuture<IngestReport> answer, IngestReport report, Throwable failure, long start) {
+        metrics.latency(start);
+        if (failure != null) {
+            // Unwrapped, so the problem mappers see the database failure itself and answer 503.
+            answer.completeExceptionally(
+                    failure instanceof CompletionException && failure.getCause() != null
+                            ? failure.getCause()
+                            : failure);
+        } else {
+            metrics.report(report);
+            answer.complete(report);
+        }
     }
 
     private static void requireJson(String contentType) {

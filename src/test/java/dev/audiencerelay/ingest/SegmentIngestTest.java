@@ -248,7 +248,10 @@ class SegmentIngestTest {
                 .isEqualTo("Ada");
         assertThat(text("select traits->>'plan' from membership where audience_key = ?", audience))
                 .isEqualTo("pro");
-        assertThat(text("select jsonb_exists(traits, ?)::text from membership where audience_key = ?", audience, audience))
+        assertThat(text(
+                        "select jsonb_exists(traits, ?)::text from membership where audience_key = ?",
+                        audience,
+                        audience))
                 .isEqualTo("false");
     }
 
