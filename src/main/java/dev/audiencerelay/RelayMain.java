@@ -2,6 +2,7 @@ package dev.audiencerelay;
 
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
+import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -18,9 +19,7 @@ public class RelayMain {
 
     public static void main(String... args) {
         Config config = ConfigProvider.getConfig();
-        String profile =
-                config.getOptionalValue("quarkus.profile", String.class).orElse("prod");
-        if (profile.equals("prod")) {
+        if (isProduction(config)) {
             List<String> missing = missingProductionSettings(config);
             if (!missing.isEmpty()) {
                 System.err.println("audience-relay cannot start: " + String.join("; ", missing));
@@ -28,6 +27,24 @@ public class RelayMain {
             }
         }
         Quarkus.run(args);
+    }
+
+    /**
+     * The packaged jar and the native executable are production. Dev mode runs this class from
+     * {@code target/classes} and brings its own database and secrets (at this point, before Quarkus
+     * starts, the dev profile is not visible in the configuration yet), and tests never call main.
+     */
+    private static boolean isProduction(Config config) {
+        if (config.getOptionalValue("quarkus.profile", String.class)
+                .filter(p -> !p.equals("prod"))
+                .isPresent()) {
+            return false;
+        }
+        CodeSource source = RelayMain.class.getProtectionDomain().getCodeSource();
+        if (source == null || source.getLocation() == null) {
+            return true;
+        }
+        return !source.getLocation().getPath().endsWith("/");
     }
 
     /** One sentence per problem, naming the environment variable to set. */

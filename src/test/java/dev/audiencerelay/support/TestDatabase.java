@@ -24,7 +24,7 @@ public final class TestDatabase {
         if (embedded == null) {
             Path data = Path.of(System.getProperty("java.io.tmpdir"), "audience-relay-test-" + UUID.randomUUID());
             embedded = LocalPostgres.start(data, false);
-            Runtime.getRuntime().addShutdownHook(new Thread(embedded::close, "test-database-stop"));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAndDelete(data), "test-database-stop"));
         }
         return new TestDatabase();
     }
@@ -77,6 +77,16 @@ public final class TestDatabase {
 
     String jdbcUrl() {
         return embedded.jdbcUrl();
+    }
+
+    private static void stopAndDelete(Path data) {
+        embedded.close();
+        try (var paths = java.nio.file.Files.walk(data)) {
+            paths.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
+        } catch (java.io.IOException e) {
+            // A leftover directory in the temp folder is harmless.
+        }
     }
 
     private static String envOr(String name, String fallback) {
