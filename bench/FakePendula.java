@@ -78,6 +78,10 @@ public class FakePendula {
     }
 
     public static void main(String[] args) throws IOException {
+        // The JDK server closes connections beyond 200 idle ones as soon as they go idle; a client
+        // with a pool per destination then finds its kept-alive connection closed. Keep them all.
+        System.setProperty("sun.net.httpserver.maxIdleConnections",
+                System.getProperty("sun.net.httpserver.maxIdleConnections", "5000"));
         Map<String, String> options = parseOptions(args);
         int port = Integer.parseInt(options.getOrDefault("port", "18090"));
         int threads = Integer.parseInt(options.getOrDefault("threads", "64"));
