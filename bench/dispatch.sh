@@ -116,7 +116,8 @@ last_ms=$(jq '[.paths[].lastMs] | max' <<<"$stats")
                 from pg_stat_statements s join pg_database d on d.oid = s.dbid
                 where d.datname = current_database() and s.query not like '%pg_stat%'"
         echo "top statements by execution time:"
-        sql -c "select format('  %s ms  %s calls  %s', round(total_exec_time), calls, left(regexp_replace(query, '\s+', ' ', 'g'), 110))
+        sql -c "select format('  %s ms  %s calls  mean %s ms  max %s ms  %s', round(total_exec_time), calls,
+                    round(mean_exec_time::numeric, 3), round(max_exec_time::numeric, 1), left(regexp_replace(query, '\s+', ' ', 'g'), 90))
                 from pg_stat_statements s join pg_database d on d.oid = s.dbid
                 where d.datname = current_database() and s.query not like '%pg_stat%'
                 order by total_exec_time desc limit 6"
