@@ -161,6 +161,7 @@ final class DispatchWorker {
     /** Reserves slots for one destination's triggers; answers when the ones without a slot can have one. */
     private Duration scheduleSends(List<ClaimedTrigger> group) {
         ClaimedTrigger.Target target = group.get(0).target();
+        long askedAt = System.nanoTime();
         SendSlots.Reservation reservation;
         try {
             reservation = slots.reserve(target.destinationId(), target.rateLimitPerSecond(), group.size());
@@ -170,10 +171,11 @@ final class DispatchWorker {
         }
         long answeredAt = System.nanoTime();
         for (int i = 0; i < reservation.granted(); i++) {
-            long slotAt = answeredAt + reservation.delayOf(i).toNanos();
+            long delay = reservation.delayOf(i).toNanos();
+            Slot slot = new Slot(askedAt + delay, answeredAt + delay);
             ClaimedTrigger trigger = group.get(i);
             waiting.add(trigger.id());
-            senders.execute(() -> sendAt(trigger, slotAt));
+            senders.execute(() -> sendAt(trigger, slot));
         }
         List<ClaimedTrigger> throttled = group.subList(reservation.granted(), group.size());
         if (throttled.isEmpty()) {
@@ -191,21 +193,23 @@ final class DispatchWorker {
         }
     }
 
-    /** Runs on the trigger's own virtual thread: waits for the slot, then sends unless too late. */
-    private void sendAt(ClaimedTrigger trigger, long slotAt) {
-        long wait = slotAt - System.nanoTime();
-        if (wait > 0) {
-            try {
-                TimeUnit.NANOSECONDS.sleep(wait);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+    /**
+     * Where a slot falls on this JVM's clock. The database's "now" was read somewhere between asking
+     * and the answer, so the slot lies between {@code earliest} and {@code latest}: the send waits for
+     * the latest and is judged late from the earliest, which keeps it within the tolerance of the
+     * true slot however long the database took to answer.
+     */
+    private record Slot(long earliest, long latest) {}
+
+    /** Runs on the trigger's own virtual thread: prepares, waits for the slot, then sends unless too late. */
+    private void sendAt(ClaimedTrigger trigger, Slot slot) {
+        Prepared prepared = prepare(trigger);
+        sleepUntil(slot.latest());
         if (!waiting.remove(trigger.id())) {
             return; // shutdown gave it back
         }
         try {
-            long lateNanos = System.nanoTime() - slotAt;
+            long lateNanos = System.nanoTime() - slot.earliest();
             if (lateNanos > config.rateLimitTolerance().toNanos() / 2) {
                 // Sending this late could put more than the limit into one second: give the slot up.
                 LOG.debugf(
@@ -214,7 +218,7 @@ final class DispatchWorker {
                 store.release(owner, List.of(trigger.id()), null);
                 return;
             }
-            deliver(trigger);
+            deliver(trigger, prepared);
         } catch (RuntimeException e) {
             LOG.warnf(
                     "Trigger %d could not be settled (%s); it is claimed again after its lease ends",
@@ -227,9 +231,40 @@ final class DispatchWorker {
         }
     }
 
-    private void deliver(ClaimedTrigger trigger) {
+    /** A request ready to go, or why it cannot be sent. */
+    private record Prepared(PendulaRequest request, String unsendable) {}
+
+    /** Does all the work of a send ahead of the slot, so the request goes out the moment the slot starts. */
+    private Prepared prepare(ClaimedTrigger trigger) {
+        String authorization;
+        try {
+            authorization = authorization(trigger.target());
+        } catch (IllegalStateException e) {
+            LOG.errorf(
+                    "The token of destination %d cannot be decrypted (%s); trigger %d is not sent",
+                    trigger.target().destinationId(), e.getMessage(), trigger.id());
+            return new Prepared(null, "destination token cannot be decrypted");
+        }
+        try {
+            pendula.prepare(trigger.target().flowUrl());
+        } catch (RuntimeException e) {
+            return new Prepared(null, "flow URL cannot be used: " + e.getMessage());
+        }
+        Map<String, Object> body = PendulaBodies.body(trigger.id(), trigger.campaignName(), trigger.payload());
+        PendulaRequest request = new PendulaRequest(
+                trigger.target().flowUrl(),
+                authorization,
+                Long.toString(trigger.id()),
+                trigger.target().customContext(),
+                body);
+        return new Prepared(request, null);
+    }
+
+    private void deliver(ClaimedTrigger trigger, Prepared prepared) {
         Instant attemptedAt = clock.instant();
-        PendulaAnswer answer = post(trigger);
+        PendulaAnswer answer = prepared.request() == null
+                ? new PendulaAnswer(null, Optional.empty(), prepared.unsendable(), 0)
+                : pendula.send(prepared.request());
         RetryPolicy.Decision decision = policy.decide(answer, trigger.attemptCount());
         metrics.recordAttempt(decision.verdict(), Duration.ofMillis(answer.durationMs()));
         TriggerStore.Recorded recorded = recordPersistently(trigger, attemptedAt, answer, decision);
@@ -245,25 +280,6 @@ final class DispatchWorker {
         }
         logOutcome(trigger, answer, decision);
         recorded.pausedCampaigns().forEach(name -> logPause(name, trigger, answer));
-    }
-
-    private PendulaAnswer post(ClaimedTrigger trigger) {
-        String authorization;
-        try {
-            authorization = authorization(trigger.target());
-        } catch (IllegalStateException e) {
-            LOG.errorf(
-                    "The token of destination %d cannot be decrypted (%s); trigger %d is not sent",
-                    trigger.target().destinationId(), e.getMessage(), trigger.id());
-            return new PendulaAnswer(null, Optional.empty(), "destination token cannot be decrypted", 0);
-        }
-        Map<String, Object> body = PendulaBodies.body(trigger.id(), trigger.campaignName(), trigger.payload());
-        return pendula.send(new PendulaRequest(
-                trigger.target().flowUrl(),
-                authorization,
-                Long.toString(trigger.id()),
-                trigger.target().customContext(),
-                body));
     }
 
     private String authorization(ClaimedTrigger.Target target) {
@@ -398,6 +414,18 @@ final class DispatchWorker {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             running = false;
+        }
+    }
+
+    private static void sleepUntil(long nanoTime) {
+        long wait = nanoTime - System.nanoTime();
+        if (wait > 0) {
+            try {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            } catch (InterruptedException e) {
+                // Shutdown: the caller finds out whether it still owns the trigger.
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

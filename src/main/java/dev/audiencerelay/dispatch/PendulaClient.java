@@ -41,9 +41,14 @@ public class PendulaClient {
             Optional<String> retryAfter = Optional.ofNullable(response.getHeaderString("Retry-After"));
             String error = status >= 200 && status < 300 ? null : describe(status, response);
             return new PendulaAnswer(status, retryAfter, error, elapsedMs(started));
-        } catch (ProcessingException | IllegalArgumentException e) {
+        } catch (ProcessingException | IllegalArgumentException | IllegalStateException e) {
             return new PendulaAnswer(null, Optional.empty(), describe(e), elapsedMs(started));
         }
+    }
+
+    /** Builds the client of a flow URL ahead of its first request, so that request is not delayed by it. */
+    void prepare(String flowUrl) {
+        client(flowUrl);
     }
 
     private PendulaFlowApi client(String flowUrl) {
