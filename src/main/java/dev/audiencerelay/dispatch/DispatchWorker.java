@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
@@ -51,6 +52,7 @@ final class DispatchWorker {
     private final Set<Long> waiting = ConcurrentHashMap.newKeySet();
 
     private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
+    private final AtomicLong attemptsMade = new AtomicLong();
     private volatile boolean running;
     private volatile boolean outOfCapacity;
     private Thread loop;
@@ -78,6 +80,11 @@ final class DispatchWorker {
 
     String owner() {
         return owner;
+    }
+
+    /** Requests this worker has sent to Pendula since it started. */
+    long attemptsMade() {
+        return attemptsMade.get();
     }
 
     synchronized void start() {
@@ -262,6 +269,7 @@ final class DispatchWorker {
 
     private void deliver(ClaimedTrigger trigger, Prepared prepared) {
         Instant attemptedAt = clock.instant();
+        attemptsMade.incrementAndGet();
         PendulaAnswer answer = prepared.request() == null
                 ? new PendulaAnswer(null, Optional.empty(), prepared.unsendable(), 0)
                 : pendula.send(prepared.request());
