@@ -23,6 +23,10 @@ import javax.sql.DataSource;
 @ApplicationScoped
 class SendSlots {
 
+    // LIMITATION: The limit holds for the moments requests are handed to the HTTP client (recorded as
+    // attempted_at); delays after that point longer than half of relay.dispatch.rate-limit-tolerance (an
+    // overloaded host, a jittery network) can still let Pendula see more than the limit in one sliding second.
+
     /** How far ahead slots are reserved. */
     static final Duration HORIZON = Duration.ofMillis(250);
 
