@@ -9,6 +9,7 @@ import jakarta.persistence.PersistenceException;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -39,7 +40,7 @@ public class CampaignAdmin {
      */
     @Transactional
     public CampaignView create(CampaignRequest request, String requestedBy) {
-        Instant now = clock.instant();
+        Instant now = now();
         checkEndsAt(request, now);
         requireFreeName(request.name().trim());
         Destination destination = destinations.findForNewCampaign(request.destinationId());
@@ -50,7 +51,7 @@ public class CampaignAdmin {
         campaign.destination = destination;
         campaign.kind = request.kind();
         campaign.status = CampaignStatus.ACTIVE;
-        campaign.endsAt = request.endsAt();
+        campaign.endsAt = request.endsAt() == null ? null : request.endsAt().truncatedTo(ChronoUnit.MICROS);
         campaign.retriggerOnReentry = request.retriggersOnReentry();
         campaign.includeExisting = request.includesExistingMembers();
         campaign.existingMembersAfterId = campaign.includeExisting ? 0L : null;
@@ -142,5 +143,10 @@ public class CampaignAdmin {
 
     private static ProblemException nameTaken(String name) {
         return ProblemException.conflict("a campaign named '" + name + "' already exists");
+    }
+
+    /** PostgreSQL keeps microseconds: answers show the time as it will read back. */
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
     }
 }

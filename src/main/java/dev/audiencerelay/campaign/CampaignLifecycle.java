@@ -8,6 +8,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -53,7 +54,7 @@ public class CampaignLifecycle {
                 return new Move(views.of(campaign), false, 0);
             }
             campaign.status = CampaignStatus.PAUSED;
-            campaign.updatedAt = clock.instant();
+            campaign.updatedAt = now();
             return new Move(views.of(campaign), true, 0);
         });
         if (move.changed()) {
@@ -76,7 +77,7 @@ public class CampaignLifecycle {
             }
             campaign.status = CampaignStatus.ACTIVE;
             campaign.pausedReason = null;
-            campaign.updatedAt = clock.instant();
+            campaign.updatedAt = now();
             return new Move(views.of(campaign), true, 0);
         });
         if (move.changed()) {
@@ -151,7 +152,7 @@ public class CampaignLifecycle {
         if (campaign.status == CampaignStatus.ENDED) {
             return new Move(views.of(campaign), false, 0);
         }
-        Instant now = clock.instant();
+        Instant now = now();
         campaign.status = CampaignStatus.ENDED;
         campaign.endedAt = now;
         campaign.updatedAt = now;
@@ -184,5 +185,10 @@ public class CampaignLifecycle {
     private void record(String action, String message, Move move, String requestedBy) {
         LOG.infof(message, move.campaign().name(), move.campaign().id(), requestedBy, move.triggers());
         meters.counter(METER, "action", action).increment();
+    }
+
+    /** PostgreSQL keeps microseconds: answers show the time as it will read back. */
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
     }
 }

@@ -10,6 +10,8 @@ import jakarta.transaction.Transactional;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.jboss.logging.Logger;
 
@@ -39,7 +41,7 @@ public class DestinationAdmin {
         requireFreeName(request.name(), null);
 
         Destination destination = new Destination();
-        destination.createdAt = clock.instant();
+        destination.createdAt = now();
         apply(request, destination);
         persistChecked(destination);
 
@@ -94,7 +96,7 @@ public class DestinationAdmin {
                     + String.join(", ", liveCampaigns) + "; end them first");
         }
 
-        destination.deletedAt = clock.instant();
+        destination.deletedAt = now();
         destination.updatedAt = destination.deletedAt;
         destination.tokenCiphertext = new byte[0];
         LOG.infof("Destination '%s' (id %d) deleted by %s", destination.name, destination.id, requestedBy);
@@ -132,7 +134,7 @@ public class DestinationAdmin {
             destination.tokenLastFour =
                     request.token().substring(request.token().length() - 4);
         }
-        destination.updatedAt = clock.instant();
+        destination.updatedAt = now();
     }
 
     private static void checkRules(DestinationRequest request) {
@@ -180,5 +182,10 @@ public class DestinationAdmin {
 
     private static String blankToNull(String value) {
         return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    /** PostgreSQL keeps microseconds: answers show the time as it will read back. */
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
     }
 }
