@@ -36,7 +36,8 @@ public class CampaignHousekeeping {
     @Scheduled(
             identity = "campaign-housekeeping",
             every = "${relay.campaigns.end-check-interval:10s}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void runScheduled() {
         endDueCampaigns();
         finishExistingMembers();
