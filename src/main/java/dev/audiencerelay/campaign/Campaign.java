@@ -62,4 +62,11 @@ public class Campaign extends PanacheEntityBase {
 
     @Column(name = "ended_at")
     public Instant endedAt;
+
+    /**
+     * Not null while triggers for the members the audience already had at creation are still being
+     * written: members with a larger membership id are still to do.
+     */
+    @Column(name = "existing_members_after_id")
+    public Long existingMembersAfterId;
 }

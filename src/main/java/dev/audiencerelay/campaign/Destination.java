@@ -50,4 +50,8 @@ public class Destination extends PanacheEntityBase {
 
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
+
+    /** Set when an operator deleted it; the row stays because ended campaigns still refer to it. */
+    @Column(name = "deleted_at")
+    public Instant deletedAt;
 }

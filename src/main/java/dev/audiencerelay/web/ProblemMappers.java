@@ -52,6 +52,15 @@ public class ProblemMappers {
         return problemResponse(Problem.of(400, "Bad Request", detail)).build();
     }
 
+    /**
+     * Quarkus REST has its own mapper for this subtype (a wrong enum value, a string for a number)
+     * that answers plain JSON naming internal classes; this one wins over it by being as specific.
+     */
+    @ServerExceptionMapper
+    public Response mapMismatchedInput(MismatchedInputException exception, UriInfo uri) {
+        return mapJson(exception, uri);
+    }
+
     @ServerExceptionMapper
     public Response mapWebApplication(WebApplicationException exception, UriInfo uri) {
         if (exception.getCause() instanceof JsonProcessingException json) {

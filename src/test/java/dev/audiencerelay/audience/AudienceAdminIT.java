@@ -1,0 +1,6 @@
+package dev.audiencerelay.audience;
+
+import io.quarkus.test.junit.QuarkusIntegrationTest;
+
+@QuarkusIntegrationTest
+class AudienceAdminIT extends AudienceAdminTest {}

@@ -1,0 +1,6 @@
+package dev.audiencerelay.campaign;
+
+import io.quarkus.test.junit.QuarkusIntegrationTest;
+
+@QuarkusIntegrationTest
+class CampaignLifecycleIT extends CampaignLifecycleTest {}
