@@ -25,6 +25,8 @@ results="$BENCH_WORK/ingest-results.txt"
 : >"$results"
 
 fresh_db
+pgss=0
+has_pg_stat_statements && pgss=1
 fake_start
 service_start main "$BENCH_PORT"
 java_pid=$(service_pid main)
@@ -59,6 +61,7 @@ for connections in "${levels[@]}"; do
     pg_before=$(pg_cpu_ticks)
     children_cpu_to load_before
     machine_before=$(machine_cpu)
+    ((pgss)) && sql -c "select pg_stat_statements_reset()" >/dev/null
     commits_before=$(sql -c "select xact_commit from pg_stat_database where datname = current_database()")
     wall_start=$(date +%s.%N)
     out=$(BENCH_RUN="$run_id-$connections" wrk -t2 -c"$connections" -d"${seconds}s" --timeout 10s \
@@ -78,6 +81,16 @@ for connections in "${levels[@]}"; do
     log "recorded in processed_message: $recorded of $((requests - non2xx)) answered 2xx ($non2xx non-2xx, $socket_errors socket errors)"
     events_per_commit=$(awk -v e="$recorded" -v c="$commits" 'BEGIN { printf "%.1f", e / (c > 0 ? c : 1) }')
     rss=$(peak_rss_mb "$java_pid")
+    if ((pgss)); then
+        # What the database did for the service at this level: statements per event and time per event.
+        sql -c "select format('  SQL %s: %s calls (%s per event), %s ms in total (%s ms per event)', left(regexp_replace(query, '\s+', ' ', 'g'), 60),
+                    calls, round(calls::numeric / greatest($recorded, 1), 2), round(total_exec_time),
+                    round((total_exec_time / greatest($recorded, 1))::numeric, 3))
+                from pg_stat_statements s join pg_database d on d.oid = s.dbid
+                where d.datname = current_database() and query not like '%pg_stat%' and calls > 10
+                order by total_exec_time desc limit 6" >"$BENCH_WORK/ingest-sql-$connections.txt"
+        cat "$BENCH_WORK/ingest-sql-$connections.txt" >&2
+    fi
 
     # --- pgbench, same per-event SQL, one transaction per event ---
     pg_before=$(pg_cpu_ticks)
