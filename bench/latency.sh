@@ -31,7 +31,8 @@ fake_reset
 log "measuring: $rate events/s for $seconds s"
 summary=$(loadgen --audience "$audience" --prefix lat --rate "$rate" --count $((rate * seconds)) \
     --duration $((seconds + 10)) --log "$ack_log")
-wait_drained 120 || true
+backlog=$(sql -c "select count(*) from flow_trigger where status = 'PENDING'")
+wait_drained 180 || true
 fake_dump >"$BENCH_WORK/latency-dump.txt"
 
 {
@@ -43,6 +44,9 @@ fake_dump >"$BENCH_WORK/latency-dump.txt"
         >"$BENCH_WORK/latency-e2e-ms.txt"
     n=$(wc -l <"$BENCH_WORK/latency-e2e-ms.txt")
     read -r p50 p99 max < <(percentiles_of <"$BENCH_WORK/latency-e2e-ms.txt")
+    echo "pending triggers when the load stopped: $backlog"
+    echo "per second, enters acknowledged:  $(awk '$2 == 200 { print int($4 / 1000) }' "$ack_log" | sort -n | uniq -c | awk '{ printf "%s ", $1 }')"
+    echo "per second, first deliveries:     $(awk '$3 > 0 { print int($5 / 1000) }' "$BENCH_WORK/latency-dump.txt" | sort -n | uniq -c | awk '{ printf "%s ", $1 }')"
     echo "ingest answer -> fake Pendula receipt: $n deliveries, p50 ${p50} ms, p99 ${p99} ms, max ${max} ms (target p99 < 1000 ms)"
     check_exactly_once "$ack_log" 0 || echo "exactly-once check: FAIL"
 } | tee -a "$results"
