@@ -18,7 +18,10 @@ public record Problem(URI type, String title, int status, String detail, String 
 
     public static final String MEDIA_TYPE = "application/problem+json";
 
-    /** One invalid field: where it was ({@code body}, {@code query}, {@code path}, {@code header}), its name and why. */
+    /**
+     * One invalid field: where it was ({@code body}, {@code query}, {@code path}, {@code header}), its
+     * name and why.
+     */
     @RegisterForReflection
     public record Violation(String field, String in, String message) {}
 
