@@ -22,6 +22,8 @@ public class RelayMain {
         if (isProduction(config)) {
             List<String> missing = missingProductionSettings(config);
             if (!missing.isEmpty()) {
+                // Plain stderr on purpose: logging is not set up before Quarkus starts, and the
+                // operator must see exactly one line.
                 System.err.println("audience-relay cannot start: " + String.join("; ", missing));
                 System.exit(78);
             }

@@ -1,6 +1,7 @@
 package dev.audiencerelay.audience;
 
 import dev.audiencerelay.campaign.CampaignStatus;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Instant;
 import java.util.List;
 
@@ -12,9 +13,11 @@ import java.util.List;
  * @param lastEventAt the latest event timestamp applied to any of its memberships
  * @param campaigns every campaign on this audience key, ended ones included
  */
+@RegisterForReflection
 public record AudienceSummary(
         String audienceKey, long members, long exited, Instant lastEventAt, List<CampaignRef> campaigns) {
 
     /** A campaign on the audience, enough to find it under {@code /admin/campaigns}. */
+    @RegisterForReflection
     public record CampaignRef(Long id, String name, CampaignStatus status) {}
 }

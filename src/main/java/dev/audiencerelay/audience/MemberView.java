@@ -1,5 +1,6 @@
 package dev.audiencerelay.audience;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Instant;
 import java.util.Map;
 
@@ -9,6 +10,7 @@ import java.util.Map;
  * @param entryCount how many times the profile entered the audience
  * @param lastEventAt timestamp of the last event applied to this membership
  */
+@RegisterForReflection
 public record MemberView(
         Long id,
         String profileKey,

@@ -1,5 +1,6 @@
 package dev.audiencerelay.campaign;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -16,6 +17,7 @@ import java.time.Instant;
  * @param retriggerOnReentry allow one more trigger each time a member exits and enters again
  *     (default false)
  */
+@RegisterForReflection
 public record CampaignRequest(
         @NotBlank @Size(max = 200) String name,
 

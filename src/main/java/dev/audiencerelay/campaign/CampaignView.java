@@ -1,5 +1,6 @@
 package dev.audiencerelay.campaign;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Instant;
 import java.util.Map;
 
@@ -12,6 +13,7 @@ import java.util.Map;
  *     being written
  * @param counts triggers per state; all four states are always present
  */
+@RegisterForReflection
 public record CampaignView(
         Long id,
         String name,

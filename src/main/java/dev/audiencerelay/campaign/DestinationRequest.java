@@ -1,5 +1,6 @@
 package dev.audiencerelay.campaign;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -13,6 +14,7 @@ import jakarta.validation.constraints.Size;
  *
  * @param rateLimitPerSecond requests per second Pendula accepts on this flow; 200 when absent
  */
+@RegisterForReflection
 public record DestinationRequest(
         @NotBlank @Size(max = 200) String name,
 

@@ -1,11 +1,13 @@
 package dev.audiencerelay.campaign;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Instant;
 
 /**
  * A destination as the admin API shows it: everything but the token, of which only the last four
  * characters are shown so an operator can tell which one is configured.
  */
+@RegisterForReflection
 public record DestinationView(
         Long id,
         String name,

@@ -21,7 +21,9 @@ import java.util.List;
 public class TriggerWriter {
 
     // One statement for all entries: the campaigns are joined in SQL, so a large group of enters
-    // costs one round trip whatever the number of campaigns.
+    // costs one round trip whatever the number of campaigns. "for share of c" orders this insert
+    // with a concurrent end (which locks the campaign row for update): either the end waits and
+    // then cancels these triggers, or this statement waits and sees the campaign ENDED.
     private static final String INSERT_TRIGGERS = """
             insert into flow_trigger (campaign_id, profile_key, entry_number, payload)
             select c.id, e.profile_key,
@@ -31,6 +33,7 @@ public class TriggerWriter {
                    as e(audience_key, profile_key, entry_count, payload)
             join campaign c on c.audience_key = e.audience_key and c.status in ('ACTIVE', 'PAUSED')
             order by c.id, e.profile_key
+            for share of c
             on conflict (campaign_id, profile_key, entry_number) do nothing
             """;
 

@@ -68,6 +68,7 @@ public class DispatchMetrics {
         Gauge.builder("relay.dispatch.oldest.pending.age", oldestPendingAge, AtomicReference::get)
                 .description("Age in seconds of the oldest pending trigger of an active campaign")
                 .baseUnit("seconds")
+                .strongReference(true)
                 .register(registry);
     }
 

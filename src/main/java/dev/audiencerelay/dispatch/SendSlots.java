@@ -32,8 +32,8 @@ class SendSlots {
 
     private static final String ENSURE_ROW =
             "insert into destination_dispatch_state (destination_id) values (?) on conflict do nothing";
-    private static final String LOCK_ROW =
-            "select next_slot_at, clock_timestamp() from destination_dispatch_state where destination_id = ? for update";
+    private static final String LOCK_ROW = "select next_slot_at, clock_timestamp() from destination_dispatch_state"
+            + " where destination_id = ? for update";
     private static final String MOVE_ROW =
             "update destination_dispatch_state set next_slot_at = ? where destination_id = ?";
 

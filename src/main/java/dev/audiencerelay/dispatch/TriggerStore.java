@@ -240,8 +240,9 @@ class TriggerStore {
     }
 
     private static void resetAuthFailures(Connection connection, long destinationId) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(
-                "update destination_dispatch_state set auth_failures = 0 where destination_id = ? and auth_failures > 0")) {
+        try (PreparedStatement statement =
+                connection.prepareStatement("update destination_dispatch_state set auth_failures = 0"
+                        + " where destination_id = ? and auth_failures > 0")) {
             statement.setLong(1, destinationId);
             statement.executeUpdate();
         }

@@ -17,7 +17,10 @@ public interface IngestConfig {
      */
     Optional<List<String>> writeKeys();
 
-    /** Secret of the {@code X-Signature} HMAC-SHA1 of the raw body ({@code RELAY_SEGMENT_SHARED_SECRET}). No default. */
+    /**
+     * Secret of the {@code X-Signature} HMAC-SHA1 of the raw body
+     * ({@code RELAY_SEGMENT_SHARED_SECRET}). No default.
+     */
     Optional<String> sharedSecret();
 
     /** Largest request body in bytes; larger bodies are answered 413. Default 524288 (512 KB). */

@@ -1,5 +1,6 @@
 package dev.audiencerelay.ingest;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
 
 /**
@@ -12,8 +13,10 @@ import java.util.List;
  * @param ignored events that are not audience membership (page calls, computed traits, ...)
  * @param rejected invalid events, by their position in the request
  */
+@RegisterForReflection
 public record IngestReport(int received, int recorded, int duplicates, int ignored, List<Rejection> rejected) {
 
     /** One invalid event of a batch: its zero-based index and why it was refused. */
+    @RegisterForReflection
     public record Rejection(int index, String reason) {}
 }

@@ -1,6 +1,7 @@
 package dev.audiencerelay.web;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.net.URI;
 import java.util.List;
 
@@ -12,11 +13,16 @@ import java.util.List;
  * @param violations for invalid input, one entry per field or item in error
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@RegisterForReflection
 public record Problem(URI type, String title, int status, String detail, String instance, List<Violation> violations) {
 
     public static final String MEDIA_TYPE = "application/problem+json";
 
-    /** One invalid field: where it was ({@code body}, {@code query}, {@code path}, {@code header}), its name and why. */
+    /**
+     * One invalid field: where it was ({@code body}, {@code query}, {@code path}, {@code header}), its
+     * name and why.
+     */
+    @RegisterForReflection
     public record Violation(String field, String in, String message) {}
 
     public static Problem of(int status, String title, String detail) {

@@ -27,7 +27,8 @@ class AudienceAdminTest {
         insertMember(first, "gone", "EXITED", 1);
         insertMember(second, "m1", "MEMBER", 1);
         TestDatabase.update(
-                "update membership set last_event_at = '2025-06-01T12:00:00Z' where audience_key = ? and profile_key = 'm2'",
+                "update membership set last_event_at = '2025-06-01T12:00:00Z'"
+                        + " where audience_key = ? and profile_key = 'm2'",
                 first);
         long campaignId = createCampaign(first);
 

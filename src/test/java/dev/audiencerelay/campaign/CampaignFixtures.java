@@ -37,7 +37,7 @@ public final class CampaignFixtures {
     public static Map<String, Object> destinationBody(String name, String token) {
         Map<String, Object> body = new HashMap<>();
         body.put("name", name);
-        body.put("flowUrl", "https://flows.example.com/webhook/" + name);
+        body.put("flowUrl", "http://127.0.0.1:9/webhook/" + name);
         body.put("authScheme", "BEARER");
         body.put("token", token);
         return body;

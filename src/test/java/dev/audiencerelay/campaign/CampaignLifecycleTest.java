@@ -157,6 +157,8 @@ class CampaignLifecycleTest {
     @Test
     void retryFailedPutsFailedTriggersBackToPendingWithAFreshAttemptBudget() {
         long id = createCampaign(unique("aud"));
+        // Paused, so the dispatcher leaves the retried triggers as retry-failed made them.
+        admin().post("/admin/campaigns/" + id + "/pause").then().statusCode(200);
         long failed = insertTrigger(id, "f1", "FAILED");
         long otherFailed = insertTrigger(id, "f2", "FAILED");
         long delivered = insertTrigger(id, "d1", "DELIVERED");

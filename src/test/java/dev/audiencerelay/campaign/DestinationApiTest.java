@@ -37,7 +37,7 @@ class DestinationApiTest {
                 .header("Location", containsString("/admin/destinations/"))
                 .body("id", notNullValue())
                 .body("name", equalTo(name))
-                .body("flowUrl", equalTo("https://flows.example.com/webhook/" + name))
+                .body("flowUrl", equalTo("http://127.0.0.1:9/webhook/" + name))
                 .body("authScheme", equalTo("BEARER"))
                 .body("tokenLastFour", equalTo("wxyz"))
                 .body("customContext", equalTo("segment-relay"))
@@ -173,14 +173,14 @@ class DestinationApiTest {
                 "select encode(token_ciphertext, 'hex') from destination where id = ?", id);
         Map<String, Object> body = destinationBody(name, null);
         body.put("rateLimitPerSecond", 50);
-        body.put("flowUrl", "http://flows.example.com/other");
+        body.put("flowUrl", "http://127.0.0.1:9/other");
 
         admin().body(body)
                 .put("/admin/destinations/" + id)
                 .then()
                 .statusCode(200)
                 .body("rateLimitPerSecond", equalTo(50))
-                .body("flowUrl", equalTo("http://flows.example.com/other"))
+                .body("flowUrl", equalTo("http://127.0.0.1:9/other"))
                 .body("tokenLastFour", equalTo("1234"));
 
         assertThat(CampaignFixtures.queryString(

@@ -283,7 +283,8 @@ class DispatchDeliveryTest {
         long abandoned = Outbox.trigger(campaign, "user-crashed", null, "{}");
         long held = Outbox.trigger(campaign, "user-held", null, "{}");
         TestDatabase.update(
-                "update flow_trigger set lease_owner = 'crashed', lease_until = now() - interval '1 second' where id = ?",
+                "update flow_trigger set lease_owner = 'crashed', lease_until = now() - interval '1 second'"
+                        + " where id = ?",
                 abandoned);
         TestDatabase.update(
                 "update flow_trigger set lease_owner = 'alive', lease_until = now() + interval '1 hour' where id = ?",
