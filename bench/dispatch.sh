@@ -133,6 +133,7 @@ last_ms=$(jq '[.paths[].lastMs] | max' <<<"$stats")
 fake_reset
 set_destination_rate "${destination_ids[1]}" dispatch-d1 "$limit"
 sleep 2
+limited_since=$(sql -c "select now()")
 log "writing $limited_total triggers for destination dispatch-d1 at $limit/s"
 insert_triggers "${campaign_ids[1]}" bench_dispatch_1 "$limited_total" "limited"
 wait_drained $((limited_total / limit * 4 + 120)) || true
@@ -144,6 +145,7 @@ stats=$(fake_stats)
         "max in a calendar second: \(.maxPerSecond) (limit \($limit)); max in any sliding 1 s window: \(.maxPerSlidingSecond)",
         "achieved: \(.requests) requests in \((.lastMs - .firstMs) / 1000) s = \(.requests / ((.lastMs - .firstMs) / 1000) | floor)/s"' <<<"$stats"
     jq -r '"exactly once: \(.distinctKeysAccepted) distinct keys accepted, \(.extraAcceptances) repeats"' <<<"$stats"
+    echo "attempts started by the service (delivery_attempt.attempted_at): max $(max_attempts_per_sliding_second "${destination_ids[1]}" "$limited_since") in a sliding second"
 } | tee -a "$results"
 max=$(jq '.paths["/flow/dispatch-d1"].maxPerSecond' <<<"$stats")
 ((max <= limit)) && echo "rate limit held: PASS" | tee -a "$results" || echo "rate limit exceeded: FAIL" | tee -a "$results"

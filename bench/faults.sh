@@ -170,6 +170,8 @@ two_instances() {
     verdict two-instances "$BENCH_WORK/fault-two-acks.txt" 0 "$(scale 180 120)"
     fake_stats | jq -r '.paths[] | "two-instances: rate at the fake: max \(.maxPerSecond) in a calendar second, \(.maxPerSlidingSecond) in a sliding second (limit 200)"' |
         tee -a "$summary"
+    echo "two-instances: attempts started by both instances (delivery_attempt.attempted_at): max $(max_attempts_per_sliding_second "$DESTINATION") in a sliding second" |
+        tee -a "$summary"
     [[ $(fake_stats | jq '[.paths[].maxPerSecond] | max') -le 200 ]] ||
         { failures=$((failures + 1)); echo "two-instances: rate limit exceeded => FAIL" >>"$summary"; }
     teardown

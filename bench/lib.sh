@@ -267,7 +267,8 @@ peak_rss_mb() { awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
 
 fake_start() {
     port_free "$FAKE_PORT" || die "port $FAKE_PORT is in use"
-    "$JAVA" -Xmx512m "$BENCH_DIR/FakePendula.java" --port "$FAKE_PORT" "$@" >>"$BENCH_WORK/fake-pendula.log" 2>&1 &
+    # FAKE_JAVA_OPTS, e.g. -Dsun.net.httpserver.maxIdleConnections=200 to let the fake close idle connections.
+    "$JAVA" -Xmx512m ${FAKE_JAVA_OPTS:-} "$BENCH_DIR/FakePendula.java" --port "$FAKE_PORT" "$@" >>"$BENCH_WORK/fake-pendula.log" 2>&1 &
     FAKE_PID=$!
     local i
     for i in $(seq 1 60); do
@@ -405,6 +406,16 @@ wait_recorded() {
         ((SECONDS < deadline)) || { log "fewer than $2 events of '$1' recorded after $3 s"; return 1; }
         sleep 0.5
     done
+}
+
+# Largest number of attempts the service itself started towards one destination in any sliding
+# second, from delivery_attempt.attempted_at (the senders' clocks, free of the fake's own jitter).
+# max_attempts_per_sliding_second DESTINATION_ID [SINCE_TIMESTAMP]
+max_attempts_per_sliding_second() {
+    sql -c "select coalesce(max(n), 0) from (
+                select count(*) over (order by a.attempted_at range between current row and interval '999999 microseconds' following) n
+                from delivery_attempt a join flow_trigger t on t.id = a.trigger_id join campaign c on c.id = t.campaign_id
+                where c.destination_id = $1 and a.attempted_at >= '${2:-epoch}'::timestamptz) w"
 }
 
 loadgen() { "$JAVA" "$BENCH_DIR/LoadGen.java" --url "http://127.0.0.1:${LOAD_PORT:-$BENCH_PORT}/segment" --write-key "$WRITE_KEY" "$@"; }
