@@ -60,6 +60,7 @@ pick_jdk() {
         if [[ "${version%%.*}" -ge 21 ]]; then
             export JAVA_HOME="${candidate%/}"
             JAVA="$JAVA_HOME/bin/java"
+            JAVA_MAJOR="${version%%.*}"
             return
         fi
     done
@@ -77,9 +78,10 @@ build_jar() {
         return
     fi
     log "building the service jar (./mvnw package -DskipTests)"
-    (cd "$REPO_DIR" &&
-        MAVEN_OPTS="--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow" \
-            ./mvnw -B -q package -DskipTests >"$BENCH_WORK/build.log" 2>&1) ||
+    local maven_opts="--enable-native-access=ALL-UNNAMED"
+    # Quiets Maven's use of sun.misc.Unsafe; the option exists from JDK 23 on.
+    ((JAVA_MAJOR >= 23)) && maven_opts+=" --sun-misc-unsafe-memory-access=allow"
+    (cd "$REPO_DIR" && MAVEN_OPTS="$maven_opts" ./mvnw -B -q package -DskipTests >"$BENCH_WORK/build.log" 2>&1) ||
         die "build failed, see $BENCH_WORK/build.log"
 }
 
