@@ -195,7 +195,7 @@ pg_postmaster_pid() {
 sql() { psql -X -q -At -v ON_ERROR_STOP=1 -d "$BENCH_DB" "$@"; }
 
 fresh_db() {
-    dropdb --if-exists --force "$BENCH_DB"
+    PGOPTIONS="-c client_min_messages=warning" dropdb --if-exists --force "$BENCH_DB"
     createdb "$BENCH_DB"
     if [[ "$BENCH_PG" == own ]]; then
         sql -c 'create extension if not exists pg_stat_statements' >/dev/null
