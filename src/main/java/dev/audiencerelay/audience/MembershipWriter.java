@@ -169,6 +169,10 @@ public class MembershipWriter {
         if (created.isEmpty()) {
             return;
         }
+        // Key order, so that concurrent writers inserting the same new memberships wait for each
+        // other instead of deadlocking.
+        created.sort(Comparator.comparing((MemberState state) -> state.key.audienceKey())
+                .thenComparing(state -> state.key.profileKey()));
         Columns columns = new Columns(created);
         try (PreparedStatement insert = connection.prepareStatement(INSERT_NEW)) {
             int p = 1;

@@ -3,7 +3,6 @@ package dev.audiencerelay.dispatch;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.Map;
@@ -41,7 +40,9 @@ public class PendulaClient {
             Optional<String> retryAfter = Optional.ofNullable(response.getHeaderString("Retry-After"));
             String error = status >= 200 && status < 300 ? null : describe(status, response);
             return new PendulaAnswer(status, retryAfter, error, elapsedMs(started));
-        } catch (ProcessingException | IllegalArgumentException | IllegalStateException e) {
+        } catch (RuntimeException e) {
+            // Whatever went wrong on the way (a closed keep-alive connection surfaces as a bare Vert.x
+            // exception), Pendula gave no answer: record the attempt and let the retry policy decide.
             return new PendulaAnswer(null, Optional.empty(), describe(e), elapsedMs(started));
         }
     }

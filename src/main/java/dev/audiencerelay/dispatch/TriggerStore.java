@@ -32,17 +32,32 @@ class TriggerStore {
 
     /**
      * Due pending triggers of active campaigns that nobody holds (or whose holder's lease ran out),
-     * oldest due first. SKIP LOCKED lets instances claim side by side without waiting on each other.
+     * oldest due first. Candidates are read per active campaign from the (campaign, due time) index,
+     * so a paused campaign's backlog costs nothing; the lease conditions are repeated on the locked
+     * row because PostgreSQL re-checks only those after waiting for a concurrent claim. SKIP LOCKED
+     * lets instances claim side by side without waiting on each other.
      */
     private static final String CLAIM = """
             with due as (
                 select t.id
                 from flow_trigger t
-                join campaign c on c.id = t.campaign_id
-                where t.status = 'PENDING'
+                where t.id in (
+                    select candidate.id
+                    from campaign c
+                    cross join lateral (
+                        select p.id
+                        from flow_trigger p
+                        where p.campaign_id = c.id
+                          and p.status = 'PENDING'
+                          and p.next_attempt_at <= now()
+                          and (p.lease_until is null or p.lease_until < now())
+                        order by p.next_attempt_at, p.id
+                        limit ?
+                    ) candidate
+                    where c.status = 'ACTIVE')
+                  and t.status = 'PENDING'
                   and t.next_attempt_at <= now()
                   and (t.lease_until is null or t.lease_until < now())
-                  and c.status = 'ACTIVE'
                 order by t.next_attempt_at, t.id
                 limit ?
                 for update of t skip locked
@@ -109,8 +124,9 @@ class TriggerStore {
             try (Connection connection = dataSource.getConnection();
                     PreparedStatement statement = connection.prepareStatement(CLAIM)) {
                 statement.setInt(1, limit);
-                statement.setString(2, owner);
-                statement.setLong(3, lease.toMillis());
+                statement.setInt(2, limit);
+                statement.setString(3, owner);
+                statement.setLong(4, lease.toMillis());
                 List<ClaimedTrigger> claimed = new ArrayList<>();
                 try (ResultSet rows = statement.executeQuery()) {
                     while (rows.next()) {

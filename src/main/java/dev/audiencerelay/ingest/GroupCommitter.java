@@ -15,10 +15,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -28,10 +28,15 @@ import javax.sql.DataSource;
 import org.jboss.logging.Logger;
 
 /**
- * Commits the events of concurrent ingest requests together. Requests wait in a queue; one writer
- * thread takes every request waiting (up to a number of events), records them in a single
- * transaction with a fixed number of statements, and only then completes each request. While one
- * group commits, the next one gathers, so the busier the service the larger the groups.
+ * Commits the events of concurrent ingest requests together. Requests wait in a queue; a few writer
+ * threads each take every request waiting (up to a number of events), record them in a single
+ * transaction with a fixed number of statements, and only then complete each request. While one
+ * group commits, the next one gathers, so the busier the service the larger the groups; with more
+ * than one writer a group is written while another waits for its commit to be flushed.
+ *
+ * <p>Writers running side by side are safe for the same reasons several instances are: membership
+ * rows are locked in id order, an older event never overrides a newer one, and two groups inserting
+ * one new membership or message id are ordered by the unique constraints.
  *
  * <p>If a group fails for a reason other than a database outage (a bad row, a deadlock with another
  * instance), each of its requests is retried alone, so one bad request cannot fail the others.
@@ -53,9 +58,10 @@ public class GroupCommitter {
     private final OutboxSignal outboxSignal;
     private final IngestMetrics metrics;
     private final int maxGroupEvents;
+    private final int writerCount;
     private final BlockingQueue<Submission> queue;
+    private final List<Thread> writers = new ArrayList<>();
     private volatile boolean stopping;
-    private Thread writer;
 
     GroupCommitter(
             DataSource dataSource,
@@ -68,6 +74,7 @@ public class GroupCommitter {
         this.outboxSignal = outboxSignal;
         this.metrics = metrics;
         this.maxGroupEvents = config.groupCommit().maxEvents();
+        this.writerCount = Math.max(1, config.groupCommit().writers());
         this.queue = new LinkedBlockingQueue<>(config.groupCommit().maxQueuedRequests());
     }
 
@@ -90,47 +97,63 @@ public class GroupCommitter {
     }
 
     void start(@Observes StartupEvent event) {
-        writer = Thread.ofPlatform().name("segment-ingest-writer").daemon().start(this::run);
-        LOG.infof("Segment ingest writer started (up to %d events per transaction)", maxGroupEvents);
+        for (int i = 1; i <= writerCount; i++) {
+            writers.add(Thread.ofPlatform()
+                    .name("segment-ingest-writer-" + i)
+                    .daemon()
+                    .start(this::run));
+        }
+        LOG.infof("Segment ingest started %d writers (up to %d events per transaction)", writerCount, maxGroupEvents);
     }
 
     void stop(@Observes ShutdownEvent event) throws InterruptedException {
         stopping = true;
-        if (writer != null) {
-            // The writer finishes every request already queued before it exits.
-            writer.join(TimeUnit.SECONDS.toMillis(10));
+        // The writers finish every request already queued before they exit.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        for (Thread writer : writers) {
+            writer.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
         }
-        LOG.info("Segment ingest writer stopped");
+        LOG.info("Segment ingest writers stopped");
     }
 
     private void run() {
-        while (!(stopping && queue.isEmpty())) {
+        Submission carried = null;
+        while (!(stopping && queue.isEmpty() && carried == null)) {
             try {
-                Submission first = queue.poll(100, TimeUnit.MILLISECONDS);
+                Submission first = carried != null ? carried : queue.poll(100, TimeUnit.MILLISECONDS);
+                carried = null;
                 if (first != null) {
-                    commitGroup(takeGroup(first));
+                    List<Submission> group = new ArrayList<>();
+                    carried = takeGroup(first, group);
+                    commitGroup(group);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
-                // Never let the only writer die: the failed group's requests were already answered.
+                // Never let a writer die: the failed group's requests were already answered.
                 LOG.errorf(e, "Segment ingest writer hit an unexpected failure; it carries on with the next group");
             }
         }
     }
 
-    private List<Submission> takeGroup(Submission first) {
-        List<Submission> group = new ArrayList<>();
+    /**
+     * Fills {@code group} with {@code first} and the requests waiting after it, up to the event limit.
+     *
+     * @return a request taken from the queue that did not fit, to start this writer's next group
+     */
+    private Submission takeGroup(Submission first, List<Submission> group) {
         group.add(first);
         int events = first.events().size();
         Submission next;
-        // Only this thread takes from the queue, so the peeked head is the one polled.
-        while ((next = queue.peek()) != null && events + next.events().size() <= maxGroupEvents) {
-            group.add(queue.poll());
+        while ((next = queue.poll()) != null) {
+            if (events + next.events().size() > maxGroupEvents) {
+                return next;
+            }
+            group.add(next);
             events += next.events().size();
         }
-        return group;
+        return null;
     }
 
     private void commitGroup(List<Submission> group) {
@@ -203,7 +226,8 @@ public class GroupCommitter {
     }
 
     private static Set<String> rememberMessageIds(Connection connection, List<Submission> group) throws SQLException {
-        Set<String> ids = new LinkedHashSet<>();
+        // Sorted, so that concurrent writers meeting the same ids (Segment retries) never deadlock.
+        Set<String> ids = new TreeSet<>();
         group.forEach(submission -> submission.events().forEach(event -> ids.add(event.messageId())));
         Set<String> inserted = new HashSet<>();
         try (PreparedStatement insert = connection.prepareStatement(REMEMBER_MESSAGE_IDS)) {

@@ -41,8 +41,15 @@ public interface IngestConfig {
     /** Forgetting old Segment message ids. */
     ProcessedMessages processedMessages();
 
-    /** Tuning of the single writer that commits the events of many concurrent requests together. */
+    /** Tuning of the writers that commit the events of many concurrent requests together. */
     interface GroupCommit {
+
+        /**
+         * Writer threads, each with its own connection: while one group waits for its commit to be
+         * flushed, the next one is already being written. Default 3.
+         */
+        @WithDefault("3")
+        int writers();
 
         /**
          * Most events committed in one transaction; the writer stops taking waiting requests once a

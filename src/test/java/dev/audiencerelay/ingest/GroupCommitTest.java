@@ -7,6 +7,7 @@ import static dev.audiencerelay.ingest.SegmentEvents.members;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.audiencerelay.support.TestDatabase;
 import dev.audiencerelay.support.TestSettings;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -46,15 +47,47 @@ class GroupCommitTest {
         assertThat(transactions).isPositive().isLessThan(requests);
     }
 
+    @Test
+    void concurrentEntersOfOnePersonOnParallelWritersMakeOneMemberAndOneTrigger() throws Exception {
+        String audience = audienceKey();
+        long campaign = IngestTriggerTest.campaign(audience, "PAUSED", false);
+
+        List<String> bodies = new ArrayList<>();
+        for (int i = 0; i < REQUESTS; i++) {
+            // Segment re-sending one enter with new message ids (merges, several emails), all at once.
+            bodies.add(json(identify(audience, "same-person", true, "2024-05-01T10:00:" + (10 + i % 40) + "Z")));
+        }
+        List<HttpResponse<String>> responses = postConcurrently(bodies);
+
+        assertThat(responses)
+                .allSatisfy(response -> assertThat(response.statusCode()).isEqualTo(200));
+        assertThat(members(audience)).isEqualTo(1);
+        assertThat(TestDatabase.queryLong("select count(*) from flow_trigger where campaign_id = ?", campaign))
+                .isEqualTo(1);
+        assertThat(TestDatabase.queryLong(
+                        "select count(*) from membership where audience_key = ? and state = 'MEMBER'"
+                                + " and last_event_at = '2024-05-01T10:00:49Z'",
+                        audience))
+                .as("the newest of the concurrent events is the one that stays applied")
+                .isEqualTo(1);
+    }
+
     private static List<HttpResponse<String>> postConcurrently(String audience) throws Exception {
+        List<String> bodies = new ArrayList<>();
+        for (int i = 0; i < REQUESTS; i++) {
+            bodies.add(json(identify(audience, "u-" + i, true, "2024-05-01T10:00:00Z")));
+        }
+        return postConcurrently(bodies);
+    }
+
+    private static List<HttpResponse<String>> postConcurrently(List<String> bodies) throws Exception {
         URI uri = URI.create(RestAssured.baseURI + ":" + RestAssured.port + "/segment");
         try (HttpClient client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10))
                 .build()) {
             List<HttpRequest> requests = new ArrayList<>();
-            for (int i = 0; i < REQUESTS; i++) {
-                String body = json(identify(audience, "u-" + i, true, "2024-05-01T10:00:00Z"));
+            for (String body : bodies) {
                 requests.add(HttpRequest.newBuilder(uri)
                         .timeout(Duration.ofSeconds(30))
                         .header("Content-Type", "application/json")
