@@ -6,8 +6,8 @@ import dev.audiencerelay.web.Problem;
 import dev.audiencerelay.web.ProblemException;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -60,56 +60,36 @@ public class SegmentResource {
     /** One event, a JSON array of events, or {@code {"batch":[...]}}. */
     @POST
     @Path("segment")
-    public CompletionStage<IngestReport> segment(
-            byte[] body,
-            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
-            @HeaderParam("X-Signature") String signature,
-            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        return ingest(new Request(body, contentType, signature, authorization), null, false);
+    public CompletionStage<IngestReport> segment(byte[] body, @BeanParam SegmentHeaders headers) {
+        return ingest(new Request(body, headers), null, false);
     }
 
     /** The Tracking API batch of analytics-node and friends. */
     @POST
     @Path("v1/batch")
-    public CompletionStage<IngestReport> batch(
-            byte[] body,
-            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
-            @HeaderParam("X-Signature") String signature,
-            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        return ingest(new Request(body, contentType, signature, authorization), null, false);
+    public CompletionStage<IngestReport> batch(byte[] body, @BeanParam SegmentHeaders headers) {
+        return ingest(new Request(body, headers), null, false);
     }
 
     /** The Tracking API import path of analytics-java; same body as a batch. */
     @POST
     @Path("v1/import")
-    public CompletionStage<IngestReport> importBatch(
-            byte[] body,
-            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
-            @HeaderParam("X-Signature") String signature,
-            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        return ingest(new Request(body, contentType, signature, authorization), null, false);
+    public CompletionStage<IngestReport> importBatch(byte[] body, @BeanParam SegmentHeaders headers) {
+        return ingest(new Request(body, headers), null, false);
     }
 
     /** One identify; {@code type} may be left out. */
     @POST
     @Path("v1/identify")
-    public CompletionStage<IngestReport> identify(
-            byte[] body,
-            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
-            @HeaderParam("X-Signature") String signature,
-            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        return ingest(new Request(body, contentType, signature, authorization), "identify", true);
+    public CompletionStage<IngestReport> identify(byte[] body, @BeanParam SegmentHeaders headers) {
+        return ingest(new Request(body, headers), "identify", true);
     }
 
     /** One track; {@code type} may be left out. */
     @POST
     @Path("v1/track")
-    public CompletionStage<IngestReport> track(
-            byte[] body,
-            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
-            @HeaderParam("X-Signature") String signature,
-            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        return ingest(new Request(body, contentType, signature, authorization), "track", true);
+    public CompletionStage<IngestReport> track(byte[] body, @BeanParam SegmentHeaders headers) {
+        return ingest(new Request(body, headers), "track", true);
     }
 
     private CompletionStage<IngestReport> ingest(Request request, String defaultType, boolean singleOnly) {
@@ -233,6 +213,10 @@ public class SegmentResource {
     private record Request(byte[] body, String contentType, String signature, String authorization) {
         Request {
             body = body == null ? new byte[0] : body;
+        }
+
+        Request(byte[] body, SegmentHeaders headers) {
+            this(body, headers.contentType, headers.signature, headers.authorization);
         }
     }
 
